@@ -1,0 +1,1 @@
+"""payhooks policy gate: custom Checkov PCI checks, exceptions and the compliance evidence report."""
