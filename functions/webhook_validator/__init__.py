@@ -1,0 +1,1 @@
+"""Webhook validator Lambda: verifies a provider's signature, stores the webhook, enqueues it (FIFO)."""
