@@ -62,6 +62,7 @@ def _result(finding: Finding) -> dict[str, Any]:
         "module_call": _location(raw.module_call),
         "hcl_location": _location(raw.hcl_location),
         "checkov_result": raw.checkov_result,
+        "unknown_after_apply": list(raw.unknown_after_apply),
         "outcome": finding.outcome,
         "blocking": finding.blocking,
         "excepted": finding.outcome == "excepted",

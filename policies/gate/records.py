@@ -30,6 +30,9 @@ class RawResult:
     evaluated_keys: tuple[str, ...]
     details: tuple[str, ...]
     guideline: str | None
+    # Plan results only: attributes of the resource that the plan knows only after apply, when the HCL scan
+    # passes the same check on the same resource (see scanner.unknown_after_apply).
+    unknown_after_apply: tuple[str, ...] = ()
 
 
 @dataclass

@@ -159,6 +159,13 @@ def _finding(raw: RawResult, pack: PolicyPack, exceptions: ExceptionsFile, today
     failing = raw.checkov_result in _FAILING_RESULTS
     if raw.checkov_result == "UNKNOWN" and meta is None:
         outcome = UNEVALUATED
+    elif failing and raw.unknown_after_apply and raw.checkov_result != "SKIPPED":
+        # The plan cannot show these values before apply; the configuration (HCL scan) proves the check.
+        outcome = PASSED
+        reason = (
+            f"{raw.resource}: {', '.join(raw.unknown_after_apply)} known only after apply in this plan; "
+            f"the HCL scan of the same resource passes {raw.check_id}, so the configuration proves it."
+        )
     elif not failing:
         outcome = PASSED
     elif exception is not None and not exception.is_expired(today):

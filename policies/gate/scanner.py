@@ -7,6 +7,7 @@ which checks the policy pack really registered (Checkov only logs a check file t
 
 from __future__ import annotations
 
+import json
 import os
 
 # Checkov reads these when imported and on first use: the gate runs on air-gapped PCI build agents.
@@ -15,6 +16,7 @@ os.environ["CKV_SKIP_PACKAGE_UPDATE_CHECK"] = "true"
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +123,59 @@ def _run(runner: TerraformRunner | PlanRunner, **arguments: Any) -> tuple[Report
     return report, [*report.failed_checks, *report.passed_checks, *report.skipped_checks, *unknown]
 
 
+def unknown_after_apply(plan: Path) -> dict[str, frozenset[str]]:
+    """Top-level attributes per resource address that `terraform show -json` marks as known after apply.
+
+    On a first deploy every ARN a resource takes from another new resource (the CMK of a queue, the DLQ in a
+    redrive policy) is absent from `planned_values`, so a plan-only verdict on it proves nothing either way.
+    """
+    try:
+        changes = json.loads(plan.read_text()).get("resource_changes") or []
+    except (OSError, ValueError, AttributeError):
+        return {}
+    unknown: dict[str, frozenset[str]] = {}
+    for change in changes:
+        after_unknown = (change.get("change") or {}).get("after_unknown") or {}
+        if isinstance(after_unknown, dict):
+            names = frozenset(name for name, value in after_unknown.items() if _any_true(value))
+            if names:
+                unknown[strip_instance_keys(str(change.get("address", "")))] = names
+    return unknown
+
+
+def _any_true(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_any_true(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_any_true(item) for item in value)
+    return value is True
+
+
+def _defer_unknown_to_hcl(
+    results: list[RawResult], hcl_results: list[RawResult], unknown: dict[str, frozenset[str]]
+) -> list[RawResult]:
+    """Mark plan failures that rest on values known only after apply, where the HCL scan proves the check."""
+    hcl_passed = {
+        (result.check_id, strip_instance_keys(result.resource))
+        for result in hcl_results
+        if result.checkov_result == "PASSED"
+    }
+    deferred = []
+    for result in results:
+        address = strip_instance_keys(result.resource)
+        attributes = unknown.get(address, frozenset())
+        evaluated = {key.split("/")[0] for key in result.evaluated_keys}
+        relevant = attributes & evaluated if evaluated else attributes
+        if (
+            result.checkov_result in {"FAILED", "UNKNOWN"}
+            and relevant
+            and (result.check_id, address) in hcl_passed
+        ):
+            result = replace(result, unknown_after_apply=tuple(sorted(relevant)))
+        deferred.append(result)
+    return deferred
+
+
 def _resource_ids(report: Report, base: Path) -> set[str]:
     ids = set()
     for entry in report.resources:
@@ -174,7 +229,8 @@ def scan(directory: Path, plan: Path | None, pack: PolicyPack, base: Path, custo
             runner_filter=runner_filter(PLAN),
         )
         converted = [_convert(record, PLAN, root, pack, base, hcl_index) for record in records]
-        output.results.extend(result for result in converted if result is not None)
+        plan_results = [result for result in converted if result is not None]
+        output.results.extend(_defer_unknown_to_hcl(plan_results, output.results, unknown_after_apply(plan)))
         output.parsing_errors.extend(relative(Path(path), base) for path in report.parsing_errors)
         output.resources.update(_resource_ids(report, base))
 

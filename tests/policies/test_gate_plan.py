@@ -103,3 +103,28 @@ def test_a_json_file_that_is_not_a_plan_fails_closed(gate_run, tmp_path):
     assert run.exit_code == 1
     (problem,) = run.problems("parsing_error")
     assert "not a `terraform show -json` plan" in problem["message"]
+
+
+def test_a_plan_failure_on_values_known_only_after_apply_defers_to_a_passing_hcl_scan(gate_run, tmp_path):
+    # GIVEN a first-deploy plan where both tables' CMK ARNs are `after_unknown`, and HCL where one table
+    # references the stack's CMK while the other uses the AWS-owned key
+    fixture = FIXTURES / "plan_unknown"
+    # WHEN the real pack scans both
+    run = gate_run(
+        "--dir", fixture / "terraform", "--plan", fixture / "tfplan.json", "--out", tmp_path, pack=False
+    )
+    # THEN the CMK table's plan failure rests on the unknown ARN and is proven by the HCL scan ...
+    (deferred,) = run.results(
+        source="terraform_plan", check_id="CKV_PCI_001", resource="aws_dynamodb_table.webhooks"
+    )
+    assert deferred["checkov_result"] == "FAILED"
+    assert deferred["unknown_after_apply"] == ["server_side_encryption"]
+    assert deferred["outcome"] == "passed"
+    assert "known only after apply" in deferred["reason"]
+    # ... while the AWS-owned table fails in both scans: an unknown value never hides a real failure
+    owned = run.results(check_id="CKV_PCI_001", resource="aws_dynamodb_table.aws_owned")
+    assert {(r["source"], r["outcome"]) for r in owned} == {
+        ("terraform", "failed"),
+        ("terraform_plan", "failed"),
+    }
+    assert run.exit_code == 1
