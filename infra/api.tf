@@ -185,11 +185,9 @@ data "aws_iam_policy_document" "api_gateway_assume_role" {
       identifiers = ["apigateway.amazonaws.com"]
     }
 
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
+    # No aws:SourceAccount/SourceArn condition: AWS's documented trust policy for this role has none, and a key
+    # API Gateway does not send makes aws_api_gateway_account fail at apply ("role ARN does not have required
+    # permissions"). The role is only attached to this account's API Gateway setting.
   }
 }
 
@@ -208,7 +206,6 @@ data "aws_iam_policy_document" "api_gateway_cloudwatch" {
     actions = [
       "logs:CreateLogGroup",
       "logs:CreateLogStream",
-      "logs:DescribeLogGroups",
       "logs:DescribeLogStreams",
       "logs:PutLogEvents",
     ]
@@ -217,7 +214,18 @@ data "aws_iam_policy_document" "api_gateway_cloudwatch" {
       "arn:aws:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_*:log-stream:*",
       aws_cloudwatch_log_group.api_access.arn,
       "${aws_cloudwatch_log_group.api_access.arn}:*",
+      # API Gateway writes a first event to this group when the account setting is applied.
+      "arn:aws:logs:${local.region}:${local.account_id}:log-group:/aws/apigateway/welcome",
+      "arn:aws:logs:${local.region}:${local.account_id}:log-group:/aws/apigateway/welcome:log-stream:*",
     ]
+  }
+
+  # DescribeLogGroups is authorised on the log-group:* form, not on individual groups.
+  statement {
+    sid       = "DescribeLogGroups"
+    effect    = "Allow"
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["arn:aws:logs:${local.region}:${local.account_id}:log-group:*"]
   }
 }
 

@@ -15,8 +15,8 @@ variable "lambda_runtime" {
   default     = "python3.9"
 
   validation {
-    condition     = contains(["python3.9", "python3.10", "python3.11", "python3.12", "python3.13"], var.lambda_runtime)
-    error_message = "lambda_runtime must be one of python3.9, python3.10, python3.11, python3.12, python3.13."
+    condition     = contains(["python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14"], var.lambda_runtime)
+    error_message = "lambda_runtime must be one of python3.9, python3.10, python3.11, python3.12, python3.13, python3.14."
   }
 }
 
@@ -247,7 +247,7 @@ variable "manage_api_gateway_account" {
 
 variable "waf_enabled" {
   type        = bool
-  description = "Protect the stage with a WAFv2 web ACL (AWS managed common and known-bad-inputs rules plus a per-IP rate limit). On by default: PCI DSS 6.4.2 requires it."
+  description = "Protect the stage with a WAFv2 web ACL (AWS managed common, known-bad-inputs and anonymous-IP rule groups plus a per-IP rate limit). On by default: PCI DSS 6.4.2 requires it."
   default     = true
 }
 

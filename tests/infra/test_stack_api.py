@@ -118,7 +118,15 @@ def test_account_cloudwatch_role_behind_a_switch(root: Module) -> None:
         assert unwrap(root.resource(kind, name)["count"]) == "${var.manage_api_gateway_account ? 1 : 0}"
     (trust,) = statements(root.policy_document("api_gateway_assume_role"))
     assert principals_of(trust) == [("Service", ["apigateway.amazonaws.com"])]
-    assert conditions_of(trust)
+    # No condition: an unsupported key would make aws_api_gateway_account fail at apply.
+    assert not conditions_of(trust)
+    write, describe = statements(root.policy_document("api_gateway_cloudwatch"))
+    assert "logs:DescribeLogGroups" not in unwrap(write["actions"])
+    welcome = "arn:aws:logs:${local.region}:${local.account_id}:log-group:/aws/apigateway/welcome"
+    assert {welcome, welcome + ":log-stream:*"} <= set(unwrap(write["resources"]))
+    assert unwrap(describe["sid"]) == "DescribeLogGroups"
+    assert unwrap(describe["actions"]) == ["logs:DescribeLogGroups"]
+    assert unwrap(describe["resources"]) == ["arn:aws:logs:${local.region}:${local.account_id}:log-group:*"]
     assert "account-wide" in root.texts["api.tf"].lower()
 
 

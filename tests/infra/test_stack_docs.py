@@ -119,7 +119,7 @@ def test_readme_secret_example_is_the_contract_json() -> None:
 
 
 def test_tfvars_example_sets_only_declared_variables_and_no_secrets(root: Module) -> None:
-    path = INFRA / "examples" / "terraform.tfvars.example"
+    path = INFRA / "examples" / "dev.tfvars"
     with path.open() as handle:
         values = hcl2.load(handle)
     assert values

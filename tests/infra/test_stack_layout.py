@@ -22,7 +22,7 @@ SUFFIX_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*-dev(\.fifo)?$")
         "modules/function/main.tf",
         "modules/function/variables.tf",
         "modules/function/outputs.tf",
-        "examples/terraform.tfvars.example",
+        "examples/dev.tfvars",
         "examples/backend.hcl.example",
         "README.md",
     ],

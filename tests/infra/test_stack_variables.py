@@ -12,7 +12,7 @@ LIMITS: list[tuple[str, Any, list[Any], list[Any]]] = [
     (
         "lambda_runtime",
         "python3.9",
-        ["python3.12", "python3.13"],
+        ["python3.12", "python3.13", "python3.14"],
         ["python3.8", "python3.14x", "nodejs20.x", ""],
     ),
     ("lambda_memory_size_mb", 512, [512], [128, 511, 513, 1024]),
@@ -56,10 +56,10 @@ def test_runtime_list_makes_the_upgrade_one_variable_away(root: Module) -> None:
     condition = expr(unwrap(validation["condition"]))
     listed = {
         r
-        for r in ("python3.9", "python3.10", "python3.11", "python3.12", "python3.13")
+        for r in ("python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14")
         if f"'{r}'" in condition
     }
-    assert {"python3.9", "python3.12", "python3.13"} <= listed
+    assert {"python3.9", "python3.12", "python3.13", "python3.14"} <= listed
     assert "deprecated" in unwrap(root.variables["lambda_runtime"]["description"])
 
 

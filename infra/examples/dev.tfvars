@@ -1,5 +1,6 @@
-# Copy to infra/terraform.tfvars and adjust. No secrets belong here: the webhook signing secrets are set in
-# Secrets Manager with the AWS CLI after the first apply (see infra/README.md).
+# Example variables for a dev stack: copy to infra/terraform.tfvars (make build reads the runtime from there) and
+# adjust. No secrets belong here: the webhook signing secrets are set in Secrets Manager with the AWS CLI after the
+# first apply (see infra/README.md).
 
 environment_suffix = "dev"
 
@@ -10,8 +11,9 @@ certificate_arn = "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-
 # Route 53 zone for the alias record; leave empty to manage DNS elsewhere (use the regional_domain_name output).
 hosted_zone_id = ""
 
-# python3.9 is the mission default but deprecated on Lambda; upgrading is this one line.
-lambda_runtime = "python3.9"
+# The stack default python3.9 is deprecated on Lambda (no security patches since 2025-12-15) and is kept as the
+# default only because the mission requires it; this example upgrades.
+lambda_runtime = "python3.12"
 
 alarm_email = "payments-oncall@example.com"
 
