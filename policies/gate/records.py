@@ -33,6 +33,8 @@ class RawResult:
     # Plan results only: attributes of the resource that the plan knows only after apply, when the HCL scan
     # passes the same check on the same resource (see scanner.unknown_after_apply).
     unknown_after_apply: tuple[str, ...] = ()
+    # Addresses of the `aws_iam_policy_document`s whose `.json` the resource's configuration uses.
+    policy_documents: tuple[str, ...] = ()
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """From Checkov's verdicts to the gate's: exceptions, fail-closed UNKNOWN, soft-fail, requirement rows.
 
 Outcomes of one result: `passed`; `failed` (blocks the gate); `warning` (a soft-fail check, never blocks);
-`excepted` (a failure covered by an active exception); `unevaluated` (a built-in check Checkov could not
-evaluate; the custom PCI checks fail closed instead, so their UNKNOWN results are `failed`).
+`excepted` (a failure covered by an active exception); `unevaluated` (a built-in IAM check Checkov could not
+evaluate on a resource because its policy is a reference to an `aws_iam_policy_document`, whose own result for
+the same rule passes). Every other UNKNOWN, custom or built-in, fails closed (`failed`) unless excepted.
 """
 
 from __future__ import annotations
@@ -24,6 +25,19 @@ UNEVALUATED = "unevaluated"
 OUTCOMES = (FAILED, WARNING, EXCEPTED, UNEVALUATED, PASSED)
 
 _FAILING_RESULTS = {"FAILED", "UNKNOWN", "SKIPPED"}
+# Checkov runs each IAM rule twice: on resources that embed a policy (aws_iam_role_policy, ...) and on
+# `aws_iam_policy_document` data sources. On a resource whose policy is `data.aws_iam_policy_document.x.json`
+# the resource-level check cannot resolve the reference (UNKNOWN); the data-level twin evaluates the document.
+# Pairs from checkov/terraform/checks/{resource,data}/aws/ (same class names, different ids).
+DOCUMENT_LEVEL_TWIN = {
+    "CKV_AWS_286": "CKV_AWS_110",  # IAMPrivilegeEscalation
+    "CKV_AWS_287": "CKV_AWS_107",  # IAMCredentialsExposure
+    "CKV_AWS_288": "CKV_AWS_108",  # IAMDataExfiltration
+    "CKV_AWS_289": "CKV_AWS_109",  # IAMPermissionsManagement
+    "CKV_AWS_290": "CKV_AWS_111",  # IAMWriteAccess
+    "CKV_AWS_355": "CKV_AWS_356",  # IAMStarResourcePolicyDocument / ResourcePolicyDocument
+    "CKV2_AWS_40": "CKV2_AWS_40",  # graph check, runs on both forms
+}
 # Built-in checks carry no severity offline (BC_SKIP_MAPPING): Checkov's ratings come from its platform.
 BUILTIN_SEVERITY = "UNRATED"
 
@@ -132,8 +146,9 @@ def _reason(raw: RawResult, meta: CheckMeta | None) -> str:
     if raw.checkov_result == "UNKNOWN":
         if meta is None:
             return (
-                f"Checkov could not evaluate built-in {raw.check_id} on {raw.resource} (an unresolved "
-                "value); informational, the custom PCI checks fail closed on the same values."
+                f"Checkov could not evaluate built-in {raw.check_id} on {raw.resource} (an unresolved value "
+                "or reference): the gate fails closed unless the policy document it uses passes the same "
+                "rule or a reviewed exception covers it."
             )
         return (
             f"Checkov could not evaluate {raw.check_id} on {raw.resource} (an unresolved value or an "
@@ -149,7 +164,23 @@ def _reason(raw: RawResult, meta: CheckMeta | None) -> str:
     return sentence
 
 
-def _finding(raw: RawResult, pack: PolicyPack, exceptions: ExceptionsFile, today: dt.date) -> Finding:
+def _covering_documents(raw: RawResult, passed: set[tuple[str, str]]) -> tuple[str, ...]:
+    """The policy documents that pass the data-level twin of `raw`'s check, if they all do."""
+    twin = DOCUMENT_LEVEL_TWIN.get(raw.check_id)
+    if twin is None or not raw.policy_documents:
+        return ()
+    if all((twin, document) in passed for document in raw.policy_documents):
+        return raw.policy_documents
+    return ()
+
+
+def _finding(
+    raw: RawResult,
+    pack: PolicyPack,
+    exceptions: ExceptionsFile,
+    today: dt.date,
+    passed: set[tuple[str, str]],
+) -> Finding:
     meta = pack.checks.get(raw.check_id)
     if meta is not None:
         # The mapping is the pack's single source of truth for names, also over the check class's own.
@@ -157,8 +188,13 @@ def _finding(raw: RawResult, pack: PolicyPack, exceptions: ExceptionsFile, today
     reason = _reason(raw, meta)
     exception = next((e for e in exceptions.exceptions if e.covers(raw.check_id, raw.resource)), None)
     failing = raw.checkov_result in _FAILING_RESULTS
-    if raw.checkov_result == "UNKNOWN" and meta is None:
+    covering = _covering_documents(raw, passed) if raw.checkov_result == "UNKNOWN" and meta is None else ()
+    if covering:
         outcome = UNEVALUATED
+        reason = (
+            f"Checkov could not resolve the policy of {raw.resource} for {raw.check_id}; the same rule "
+            f"({DOCUMENT_LEVEL_TWIN[raw.check_id]}) passes on the document it uses: {', '.join(covering)}."
+        )
     elif failing and raw.unknown_after_apply and raw.checkov_result != "SKIPPED":
         # The plan cannot show these values before apply; the configuration (HCL scan) proves the check.
         outcome = PASSED
@@ -282,8 +318,9 @@ def evaluate(
     today: dt.date,
     custom_only: bool,
 ) -> Evaluation:
+    passed = {(raw.check_id, raw.resource) for raw in scan.results if raw.checkov_result == "PASSED"}
     findings = sorted(
-        (_finding(raw, pack, exceptions, today) for raw in scan.results),
+        (_finding(raw, pack, exceptions, today, passed) for raw in scan.results),
         key=lambda finding: finding.sort_key(),
     )
     evaluated_checks = set(pack.checks) if custom_only else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 # Checkov reads these when imported and on first use: the gate runs on air-gapped PCI build agents.
 os.environ["BC_SKIP_MAPPING"] = "TRUE"
@@ -84,6 +85,18 @@ def _location(file_path: str | Path, lines: Any, base: Path) -> Location:
     return Location(relative(Path(file_path), base), start, max(int(end or start), start))
 
 
+_DOCUMENT_REFERENCE = re.compile(r"data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.json")
+
+
+def _policy_documents(record: Record) -> tuple[str, ...]:
+    """The policy documents a resource's HCL block uses, addressed like Checkov's results for them."""
+    text = "\n".join(str(line) for _, line in record.code_block or [])
+    # `module.a.module.b.aws_iam_role_policy.x` -> `module.a.module.b.`: documents live in the same module.
+    scope = "".join(f"{part}." for part in strip_instance_keys(record.resource).split(".")[:-2])
+    names = _DOCUMENT_REFERENCE.findall(text)
+    return tuple(sorted({f"{scope}aws_iam_policy_document.{name}" for name in names}))
+
+
 def _convert(
     record: Record, source: str, root: Path, pack: PolicyPack, base: Path, hcl_index: dict[str, Location]
 ) -> RawResult | None:
@@ -110,6 +123,7 @@ def _convert(
         evaluated_keys=tuple(sorted(str(key) for key in record.check_result.get("evaluated_keys") or [])),
         details=tuple(str(detail) for detail in record.details or []),
         guideline=record.guideline,
+        policy_documents=_policy_documents(record) if source == HCL else (),
     )
 
 

@@ -111,7 +111,7 @@ def test_results_are_sorted_failures_first(gate_failing):
 
 def test_exceptions_carry_justification_approver_expiry_and_status(gate_passing):
     exceptions = gate_passing.evidence["exceptions"]
-    assert len(exceptions) == 9
+    assert len(exceptions) == 12
     for item in exceptions:
         assert {"justification", "compensating_control", "approver", "expiry", "status", "matched"} <= set(
             item

@@ -22,6 +22,17 @@ def test_gate_passes_on_infra(gate_run, tmp_path):
     assert "python3.9" in deviations["CKV_PCI_044"]["note"]
 
 
+def test_on_infra_only_role_policies_whose_document_passes_the_same_rule_stay_unevaluated(gate_run, tmp_path):
+    # The role policies embed `data.aws_iam_policy_document.x.json`, which Checkov's resource-level IAM rules
+    # cannot resolve; their data-level twins evaluate the documents. Nothing else may stay unevaluated.
+    run = gate_run("--dir", REPO_ROOT / "infra", "--out", tmp_path, pack=False)
+    unevaluated = run.results(outcome="unevaluated")
+    assert unevaluated
+    assert {result["resource"].split(".")[-2] for result in unevaluated} == {"aws_iam_role_policy"}
+    assert all("passes on the document it uses: " in result["reason"] for result in unevaluated)
+    assert not [r for r in run.results(checkov_result="UNKNOWN") if r["outcome"] == "passed"]
+
+
 def test_real_pack_on_the_plan_fixture_passes_the_cmk_table_and_fails_the_sse_sqs_queue(gate_run, tmp_path):
     fixtures = Path(__file__).resolve().parent / "fixtures_gate"
     run = gate_run(

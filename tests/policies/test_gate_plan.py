@@ -68,6 +68,15 @@ def test_one_exception_covers_the_hcl_and_the_plan_result(gate_run, tmp_path):
         "    compensating_control: None.\n"
         "    approver: Fixture Approver\n"
         "    expiry: 2099-12-31\n"
+        + "".join(
+            f"  - check_id: {check}\n"
+            "    resource: events\n"
+            "    justification: A local module has no remote source to pin (UNKNOWN).\n"
+            "    compensating_control: Repository review.\n"
+            "    approver: Fixture Approver\n"
+            "    expiry: 2099-12-31\n"
+            for check in ("CKV_TF_1", "CKV_TF_2")
+        )
     )
     run = gate_run(
         "--dir",
@@ -80,7 +89,7 @@ def test_one_exception_covers_the_hcl_and_the_plan_result(gate_run, tmp_path):
         exceptions,
     )
     assert run.exit_code == 0, run.stdout
-    (status,) = run.evidence["exceptions"]
+    status = next(item for item in run.evidence["exceptions"] if item["check_id"] == "CKV_PCI_901")
     assert status["matched"] == [
         "terraform:module.events.aws_sqs_queue.this",
         "terraform_plan:module.events.aws_sqs_queue.this",

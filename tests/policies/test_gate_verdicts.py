@@ -44,6 +44,10 @@ def test_exceptions_match_plain_data_and_module_addresses(gate_passing):
         ("CKV_AWS_272", "aws_lambda_function.validator"),
         ("CKV_AWS_338", "aws_cloudwatch_log_group.validator"),
         ("CKV_AWS_363", "aws_lambda_function.validator"),
+        # Built-ins Checkov cannot evaluate (UNKNOWN) fail closed like the pack's checks unless excepted.
+        ("CKV2_AWS_73", "module.queue.aws_sqs_queue.this"),
+        ("CKV_TF_1", "queue"),
+        ("CKV_TF_2", "queue"),
     }
     # Module resources are scanned and addressed by their module path.
     module_results = gate_passing.results(check_id="CKV_PCI_901")
@@ -68,24 +72,23 @@ def test_failing_fixture_exits_one_and_lists_every_cause(gate_failing):
         ("CKV_PCI_901", "aws_sqs_queue.plain", "FAILED"),  # custom failure
         ("CKV_PCI_903", "aws_cloudwatch_log_group.app", "UNKNOWN"),  # fail closed
         ("CKV_AWS_158", "aws_cloudwatch_log_group.app", "FAILED"),  # built-in failure
+        ("CKV_AWS_338", "aws_cloudwatch_log_group.app", "UNKNOWN"),  # built-in, fails closed too
     }
     summary = gate_failing.evidence["summary"]
     assert summary["gate"] == "FAIL"
-    assert summary["blocking"] == 4  # three results and the inline skip comment
+    assert summary["blocking"] == 5  # four results and the inline skip comment
     assert summary["unknown_failed_closed"] == 1
     assert "FAILED CKV_PCI_903 (UNKNOWN: fails closed) aws_cloudwatch_log_group.app" in gate_failing.stdout
 
 
-def test_unknown_of_a_custom_check_fails_but_unknown_of_a_builtin_is_informational(gate_failing):
+def test_unknown_of_a_custom_or_builtin_check_fails_closed(gate_failing):
     (custom,) = gate_failing.results(check_id="CKV_PCI_903")
     assert (custom["outcome"], custom["blocking"]) == ("failed", True)
     assert "fails closed" in custom["reason"]
+    # A built-in Checkov cannot evaluate is not a pass either: fixed, or excepted with a reason.
     (builtin,) = gate_failing.results(check_id="CKV_AWS_338")
-    assert (builtin["checkov_result"], builtin["outcome"], builtin["blocking"]) == (
-        "UNKNOWN",
-        "unevaluated",
-        False,
-    )
+    assert (builtin["checkov_result"], builtin["outcome"], builtin["blocking"]) == ("UNKNOWN", "failed", True)
+    assert "fails closed" in builtin["reason"]
 
 
 def test_inline_skip_comment_fails_the_gate_and_cannot_hide_the_failure(gate_failing):
