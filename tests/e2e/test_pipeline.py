@@ -7,11 +7,13 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from payhooks_tools import emulator, redrive, samples, sender
 from payhooks_tools.spike import (
     Delivery,
@@ -116,13 +118,15 @@ def test_redrive_dry_run_lists_the_dlq_and_moves_nothing(
     exit_code = redrive.main(["--dlq-url", stack["dlq_url"], "--queue-url", stack["queue_url"], "--dry-run"])
 
     out = capsys.readouterr().out
+    # Just dead-lettered, so a real run would hold them (SQS's deduplication window); a dry run still exits 0.
     assert exit_code == 0
     for poison in spike.poison:
         assert (
             f"webhook {poison['webhook_id']} group {poison['group_id']} dedup {poison['deduplication_id']}"
             in out
         )
-    assert "would move 2 message(s), 0 failed" in out
+    assert out.count("would hold (first sent") == 2
+    assert "would move 0 message(s), 2 held" in out
     still_there = {json.loads(m["Body"])["webhook_id"] for m in read_dlq(sqs, stack["dlq_url"])}
     assert still_there == {poison["webhook_id"] for poison in spike.poison}
 
@@ -167,10 +171,13 @@ def test_redrive_after_the_fix_processes_each_poison_message_once(
         return [n["webhook_id"] for n in notifications]
 
     with emulator.subscribed_queue(stack["endpoint_url"], stack["topic_arn"], "queue-redrive-watch") as watch:
-        exit_code = redrive.main(["--dlq-url", stack["dlq_url"], "--queue-url", stack["queue_url"]])
+        # --force: the poison was first sent seconds ago; moto, unlike SQS, does not drop the resend.
+        exit_code = redrive.main(
+            ["--dlq-url", stack["dlq_url"], "--queue-url", stack["queue_url"], "--force"]
+        )
 
         assert exit_code == 0
-        assert "moved 2 message(s), 0 failed" in capsys.readouterr().out
+        assert "moved 2 message(s), 0 failed, 0 held" in capsys.readouterr().out
         assert wait_until(lambda: set(drain(watch)) >= set(poison_ids))
         time.sleep(1.5)
         assert sorted(drain(watch)) == sorted(poison_ids)
@@ -254,15 +261,108 @@ def test_sender_poison_reaches_the_dlq_after_three_receives(
 def test_redrive_keeps_a_message_in_the_dlq_when_its_send_fails(
     stack: dict[str, Any], sqs: Any, aws_env: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    poison = sender.send_poison(stack, "stripe", samples.new_object_id(), samples.EVENT_TYPES[0])
+    # Its own poison message, so that the test does not depend on what earlier tests left in the DLQ.
+    assert wait_until(lambda: poison["webhook_id"] in webhook_ids_in(sqs, stack["dlq_url"]))
     before = sorted(m["MessageId"] for m in read_dlq(sqs, stack["dlq_url"]))
-    assert before, "an earlier test leaves a poison message in the DLQ"
     missing_queue = stack["queue_url"].rsplit("/", 1)[0] + "/queue-does-not-exist.fifo"
 
-    exit_code = redrive.main(["--dlq-url", stack["dlq_url"], "--queue-url", missing_queue, "--max", "1"])
+    exit_code = redrive.main(
+        ["--dlq-url", stack["dlq_url"], "--queue-url", missing_queue, "--max", "1", "--force"]
+    )
 
     assert exit_code == 1
     assert "send failed, kept in DLQ" in capsys.readouterr().out
     assert sorted(m["MessageId"] for m in read_dlq(sqs, stack["dlq_url"])) == before
+
+
+@pytest.fixture
+def queue_pair(stack: dict[str, Any], sqs: Any) -> Iterator[tuple[str, str]]:
+    """A FIFO DLQ and source queue of this test's own, which no poller reads: (dlq_url, queue_url)."""
+    suffix = uuid.uuid4().hex[:12]
+    urls = tuple(
+        sqs.create_queue(QueueName=f"{name}-{suffix}.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+        for name in ("redrive-dlq", "redrive-source")
+    )
+    yield urls
+    for url in urls:
+        sqs.delete_queue(QueueUrl=url)
+
+
+def dead_letter(sqs: Any, dlq_url: str, group_id: str, count: int) -> list[str]:
+    """Put `count` messages of one group straight into the DLQ (as just dead-lettered); their webhook ids."""
+    webhook_ids = [f"evt_{uuid.uuid4().hex[:16]}" for _ in range(count)]
+    for webhook_id in webhook_ids:
+        sqs.send_message(
+            QueueUrl=dlq_url,
+            MessageBody=json.dumps({"webhook_id": webhook_id}),
+            MessageGroupId=group_id,
+            MessageDeduplicationId=webhook_id,
+        )
+    return webhook_ids
+
+
+def webhook_ids_in(sqs: Any, queue_url: str) -> list[str]:
+    return [json.loads(m["Body"])["webhook_id"] for m in read_dlq(sqs, queue_url)]
+
+
+def test_redrive_holds_messages_inside_the_deduplication_window_unless_forced(
+    queue_pair: tuple[str, str], sqs: Any, aws_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dlq_url, queue_url = queue_pair
+    first_group = dead_letter(sqs, dlq_url, "pi_held_a", 2)
+    second_group = dead_letter(sqs, dlq_url, "pi_held_b", 1)
+
+    exit_code = redrive.main(["--dlq-url", dlq_url, "--queue-url", queue_url])
+
+    out = capsys.readouterr().out
+    assert exit_code == 3
+    # SQS would drop these sends as duplicates of the originals: nothing sent, everything still in the DLQ
+    # and visible at once (released), the group's second message held behind its first.
+    assert out.count("held (first sent") == 2
+    assert out.count("held behind its group") == 1
+    assert "moved 0 message(s), 0 failed, 3 held" in out
+    assert "some messages held: retry after " in out
+    assert webhook_ids_in(sqs, queue_url) == []
+    assert sorted(webhook_ids_in(sqs, dlq_url)) == sorted(first_group + second_group)
+
+    exit_code = redrive.main(["--dlq-url", dlq_url, "--queue-url", queue_url, "--force"])
+
+    assert exit_code == 0
+    assert "moved 3 message(s), 0 failed, 0 held" in capsys.readouterr().out
+    moved = webhook_ids_in(sqs, queue_url)
+    assert [w for w in moved if w in first_group] == first_group
+    assert sorted(moved) == sorted(first_group + second_group)
+    assert webhook_ids_in(sqs, dlq_url) == []
+
+
+def test_redrive_counts_a_failed_delete_after_a_good_send_as_failed_and_goes_on(
+    stack: dict[str, Any], queue_pair: tuple[str, str], sqs: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dlq_url, queue_url = queue_pair
+    webhook_ids = dead_letter(sqs, dlq_url, "pi_delete_fails", 2)
+    client = emulator.client("sqs", stack["endpoint_url"])
+    deletes: list[str] = []
+
+    def fail_first_delete(**_: Any) -> None:
+        deletes.append("DeleteMessage")
+        if len(deletes) == 1:
+            raise ClientError({"Error": {"Code": "InternalError", "Message": "injected"}}, "DeleteMessage")
+
+    client.meta.events.register("before-call.sqs.DeleteMessage", fail_first_delete)
+
+    exit_code = redrive.main(
+        ["--dlq-url", dlq_url, "--queue-url", queue_url, "--force", "--lease-seconds", "1"], sqs=client
+    )
+
+    out = capsys.readouterr().out
+    assert exit_code == 1
+    assert "sent but delete failed, now in both queues" in out
+    assert "the processor skips a webhook already PROCESSED" in out
+    assert "moved 1 message(s), 1 failed, 0 held" in out
+    assert webhook_ids_in(sqs, queue_url) == webhook_ids
+    # The undeleted one comes back to the DLQ once its lease ends.
+    assert wait_until(lambda: webhook_ids_in(sqs, dlq_url) == webhook_ids[:1], timeout=5)
 
 
 def test_api_answers_unknown_routes_like_api_gateway(stack: dict[str, Any]) -> None:
