@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import json
 import re
+from abc import abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -546,8 +547,9 @@ class PCIResourceCheck(BaseResourceCheck):
         self.address = ""
 
     # subclasses --------------------------------------------------------------------------------------
+    @abstractmethod
     def evaluate(self, conf: dict[str, Any]) -> CheckResult:
-        raise NotImplementedError
+        """The check's own verdict on one resource; any exception becomes FAILED in scan_resource_conf."""
 
     # Checkov entry point -----------------------------------------------------------------------------
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
